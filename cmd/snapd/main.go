@@ -16,7 +16,24 @@ import (
 	"github.com/snappy-pm/snappy/snap/paths"
 )
 
+const usage = `Usage: snapd
+
+Runs the Snappy daemon in the foreground, serving the snapd REST API on
+$SNAPPY_GLOBAL_ROOT/run/snapd.socket (SNAPPY_GLOBAL_ROOT defaults to /).
+Logs go to stderr; SNAPD_DEBUG=1 logs more. SIGTERM or SIGINT stops it.
+`
+
 func main() {
+	// snapd takes no arguments: refuse them rather than start on "/" by
+	// surprise when someone only asked for help.
+	if len(os.Args) > 1 {
+		if a := os.Args[1]; a == "-h" || a == "--help" || a == "help" {
+			fmt.Print(usage)
+			return
+		}
+		fmt.Fprintf(os.Stderr, "error: snapd takes no arguments (got %q)\n%s", os.Args[1:], usage)
+		os.Exit(2)
+	}
 	log := logrus.New()
 	log.SetOutput(os.Stderr)
 	log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true})

@@ -131,7 +131,7 @@ func (m *Manager) doLinkSnap(t *state.TaskContext) error {
 	}
 	st.Current = sup.Revision
 	st.Active = true
-	return t.Update(func(tx *state.Tx) error { return putSnapState(tx, st) })
+	return m.saveState(t, sup.Name, st)
 }
 
 func (m *Manager) undoLinkSnap(t *state.TaskContext) error {
@@ -162,10 +162,5 @@ func (m *Manager) undoLinkSnap(t *state.TaskContext) error {
 			}
 		}
 	}
-	return t.Update(func(tx *state.Tx) error {
-		if old == nil {
-			return tx.Delete(snapsBucket, sup.Name)
-		}
-		return putSnapState(tx, old)
-	})
+	return m.saveState(t, sup.Name, old)
 }

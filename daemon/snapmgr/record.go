@@ -1,7 +1,10 @@
 package snapmgr
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -69,6 +72,43 @@ func getSnapState(tx *state.Tx, name string) (*SnapState, error) {
 		return nil, nil
 	}
 	return &st, nil
+}
+
+// saveState commits st (nil or empty: the snap is gone) and then mirrors it
+// in the sequence file. The file follows the database: after a crash
+// between the two, the task runs again and writes it.
+func (m *Manager) saveState(t *state.TaskContext, name string, st *SnapState) error {
+	if err := t.Update(func(tx *state.Tx) error {
+		if st == nil {
+			return tx.Delete(snapsBucket, name)
+		}
+		return putSnapState(tx, st)
+	}); err != nil {
+		return err
+	}
+	file := m.paths.SequenceFile(name)
+	if st == nil || len(st.Sequence) == 0 {
+		if err := os.Remove(file); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		return nil
+	}
+	seq := snap.SequenceFile{Current: st.Current, Active: st.Active}
+	for _, rs := range st.Sequence {
+		seq.Sequence = append(seq.Sequence, snap.SequenceEntry{Revision: rs.Revision, DevMode: rs.DevMode, Classic: rs.Classic})
+	}
+	data, err := json.Marshal(seq)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	tmp := file + ".new"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, file)
 }
 
 func putSnapState(tx *state.Tx, st *SnapState) error {

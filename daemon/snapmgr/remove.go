@@ -108,14 +108,9 @@ func (m *Manager) doUnlinkSnap(t *state.TaskContext) error {
 			return err
 		}
 	}
-	return t.Update(func(tx *state.Tx) error {
-		st, err := getSnapState(tx, r.Name)
-		if err != nil || st == nil {
-			return err
-		}
-		st.Active = false
-		return putSnapState(tx, st)
-	})
+	cp := *old
+	cp.Active = false
+	return m.saveState(t, r.Name, &cp)
 }
 
 func (m *Manager) undoUnlinkSnap(t *state.TaskContext) error {
@@ -136,7 +131,7 @@ func (m *Manager) undoUnlinkSnap(t *state.TaskContext) error {
 			return err
 		}
 	}
-	return t.Update(func(tx *state.Tx) error { return putSnapState(tx, old) })
+	return m.saveState(t, r.Name, old)
 }
 
 func (m *Manager) doClearSnap(t *state.TaskContext) error {
@@ -194,18 +189,19 @@ func (m *Manager) doDiscardSnap(t *state.TaskContext) error {
 			return err
 		}
 	}
-	return t.Update(func(tx *state.Tx) error {
-		st, err := getSnapState(tx, r.Name)
-		if err != nil || st == nil {
-			return err
+	var st *SnapState
+	if err := t.DB().View(func(tx *state.Tx) (err error) {
+		st, err = getSnapState(tx, r.Name)
+		return err
+	}); err != nil || st == nil {
+		return err
+	}
+	seq := st.Sequence[:0]
+	for _, rs := range st.Sequence {
+		if rs.Revision != r.Revision {
+			seq = append(seq, rs)
 		}
-		seq := st.Sequence[:0]
-		for _, rs := range st.Sequence {
-			if rs.Revision != r.Revision {
-				seq = append(seq, rs)
-			}
-		}
-		st.Sequence = seq
-		return putSnapState(tx, st)
-	})
+	}
+	st.Sequence = seq
+	return m.saveState(t, r.Name, st)
 }

@@ -52,6 +52,15 @@ func (p Paths) StateDir() string { return p.join("var", "lib", "snapd") }
 // StateDB is the daemon's bbolt database.
 func (p Paths) StateDB() string { return p.join("var", "lib", "snapd", "state.db") }
 
+// SequenceFile records a snap's revisions and their flags for programs
+// that must not ask the daemon (snap run): R/var/lib/snapd/sequence/NAME.json.
+func (p Paths) SequenceFile(name string) string {
+	return filepath.Join(p.SequenceDir(), name+".json")
+}
+
+// SequenceDir holds the sequence files: R/var/lib/snapd/sequence.
+func (p Paths) SequenceDir() string { return p.join("var", "lib", "snapd", "sequence") }
+
 // BlobDir holds the installed .snap files: R/var/lib/snapd/snaps.
 func (p Paths) BlobDir() string { return p.join("var", "lib", "snapd", "snaps") }
 

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/snappy-pm/snappy/daemon/client"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) installCmd() *cobra.Command {
+	var opts client.InstallOptions
+	var noWait bool
+	cmd := &cobra.Command{
+		Use:   "install FILE.snap...",
+		Short: "Install snaps from .snap files",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, path := range args {
+				if !looksLikePath(path) {
+					return fmt.Errorf("cannot install %q: installing from a store is not supported yet; give the path to a .snap file (./%s.snap, say)", path, path)
+				}
+			}
+			for _, path := range args {
+				id, err := a.client().Install(cmd.Context(), path, opts)
+				if err != nil {
+					return err
+				}
+				if noWait {
+					fmt.Fprintln(cmd.OutOrStdout(), id)
+					continue
+				}
+				chg, err := a.wait(cmd, id)
+				if err != nil {
+					return err
+				}
+				if err := a.reportInstalled(cmd, chg, path); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&opts.Dangerous, "dangerous", false, "install the file even though no assertion vouches for it")
+	f.BoolVar(&opts.DevMode, "devmode", false, "run the snap unconfined, logging what confinement would deny")
+	f.BoolVar(&opts.Classic, "classic", false, "allow a snap with classic confinement")
+	f.BoolVar(&noWait, "no-wait", false, "print the change id and do not wait for the change to finish")
+	return cmd
+}
+
+// looksLikePath tells a file argument from a snap name, as snapd does: names
+// never contain a slash nor end in .snap.
+func looksLikePath(arg string) bool {
+	return strings.ContainsRune(arg, '/') || strings.HasSuffix(arg, ".snap")
+}
+
+// reportInstalled prints "NAME VERSION installed", asking the daemon for the
+// version as the snap client does.
+func (a *app) reportInstalled(cmd *cobra.Command, chg *client.Change, path string) error {
+	name := chg.SnapName()
+	if name == "" {
+		fmt.Fprintf(cmd.OutOrStdout(), "%s installed\n", filepath.Base(path))
+		return nil
+	}
+	snaps, err := a.client().List(cmd.Context(), []string{name}, false)
+	if err != nil {
+		return fmt.Errorf("%s was installed but cannot be listed: %w", name, err)
+	}
+	for _, s := range snaps {
+		if s.Name == name {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %s installed\n", s.Name, s.Version)
+			return nil
+		}
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%s installed\n", name)
+	return nil
+}
+
+func (a *app) removeCmd() *cobra.Command {
+	var purge, noWait bool
+	cmd := &cobra.Command{
+		Use:   "remove NAME...",
+		Short: "Remove snaps",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, name := range args {
+				id, err := a.client().Remove(cmd.Context(), name, purge)
+				if err != nil {
+					return err
+				}
+				if noWait {
+					fmt.Fprintln(cmd.OutOrStdout(), id)
+					continue
+				}
+				if _, err := a.wait(cmd, id); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s removed\n", name)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&purge, "purge", false, "remove the data too, without keeping a snapshot of it")
+	cmd.Flags().BoolVar(&noWait, "no-wait", false, "print the change id and do not wait for the change to finish")
+	return cmd
+}
