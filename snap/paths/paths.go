@@ -61,6 +61,25 @@ func (p Paths) SequenceFile(name string) string {
 // SequenceDir holds the sequence files: R/var/lib/snapd/sequence.
 func (p Paths) SequenceDir() string { return p.join("var", "lib", "snapd", "sequence") }
 
+// SeccompDir holds the compiled seccomp filters: TAG.src and TAG.bin.
+func (p Paths) SeccompDir() string { return p.join("var", "lib", "snapd", "seccomp") }
+
+// AppArmorDir holds the generated AppArmor profiles, one file per TAG.
+func (p Paths) AppArmorDir() string { return p.join("var", "lib", "snapd", "apparmor", "profiles") }
+
+// LandlockDir holds the Landlock rules: TAG.json.
+func (p Paths) LandlockDir() string { return p.join("var", "lib", "snapd", "landlock") }
+
+// MountProfileDir holds what each snap's mount namespace contains:
+// snap.NAME.fstab.
+func (p Paths) MountProfileDir() string { return p.join("var", "lib", "snapd", "mount") }
+
+// PrivateTmpDir is the host directory behind a snap's private /tmp:
+// R/tmp/snap-private-tmp/snap.NAME/tmp.
+func (p Paths) PrivateTmpDir(name string) string {
+	return p.join("tmp", "snap-private-tmp", "snap."+name, "tmp")
+}
+
 // BlobDir holds the installed .snap files: R/var/lib/snapd/snaps.
 func (p Paths) BlobDir() string { return p.join("var", "lib", "snapd", "snaps") }
 
