@@ -41,6 +41,8 @@ type Daemon struct {
 	ln     net.Listener
 	done   chan error
 
+	quit     chan struct{}
+	bg       sync.WaitGroup
 	stopOnce sync.Once
 	stopErr  error
 }
@@ -94,7 +96,10 @@ func (d *Daemon) Start() error {
 	}
 	d.ln = ln
 	d.done = make(chan error, 1)
+	d.quit = make(chan struct{})
 	go func() { d.done <- d.server.Serve(ln) }()
+	d.bg.Add(1)
+	go func() { defer d.bg.Done(); d.pruneLoop() }()
 	d.log.Infof("snapd %s listening on %s", Version, d.paths.Socket())
 	return nil
 }
@@ -133,6 +138,10 @@ func (d *Daemon) Stop() error {
 
 func (d *Daemon) stop() error {
 	var errs []error
+	if d.quit != nil {
+		close(d.quit)
+		d.bg.Wait()
+	}
 	if d.ln != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		errs = append(errs, d.server.Shutdown(ctx))
@@ -145,6 +154,23 @@ func (d *Daemon) stop() error {
 	d.engine.Stop()
 	errs = append(errs, d.db.Close())
 	return errors.Join(errs...)
+}
+
+// pruneLoop forgets old finished changes now and then, so the history
+// that `snap changes` reads stays bounded.
+func (d *Daemon) pruneLoop() {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if err := d.engine.Prune(time.Now()); err != nil {
+			d.log.Warnf("cannot prune old changes: %v", err)
+		}
+		select {
+		case <-d.quit:
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // Engine exposes the state engine to tests and to the managers to come.

@@ -28,7 +28,7 @@ func commandLine(argv []string) []string {
 		return nil
 	}
 	if name := filepath.Base(argv[0]); name != "snap" {
-		return append([]string{"run", name, "--"}, argv[1:]...)
+		return append([]string{"run", name}, argv[1:]...)
 	}
 	return argv[1:]
 }
@@ -49,7 +49,9 @@ func newApp() *app {
 		paths:   paths.FromEnv(),
 		now:     time.Now,
 		loc:     time.Local,
-		pollMin: 50 * time.Millisecond,
+		// Most changes finish in tens of milliseconds: poll soon, then
+		// back off, so a quick install is not kept waiting for a tick.
+		pollMin: 5 * time.Millisecond,
 		pollMax: 250 * time.Millisecond,
 	}
 }

@@ -221,8 +221,8 @@ func TestCommandLineFromWrapperName(t *testing.T) {
 	}{
 		{[]string{"/usr/bin/snap", "list"}, []string{"list"}},
 		{[]string{"snap"}, []string{}},
-		{[]string{"/r/snap/bin/hello", "a", "--flag"}, []string{"run", "hello", "--", "a", "--flag"}},
-		{[]string{"hello.env"}, []string{"run", "hello.env", "--"}},
+		{[]string{"/r/snap/bin/hello", "a", "--flag"}, []string{"run", "hello", "a", "--flag"}},
+		{[]string{"hello.env"}, []string{"run", "hello.env"}},
 	}
 	for _, c := range cases {
 		got := commandLine(c.argv)

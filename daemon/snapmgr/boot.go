@@ -44,7 +44,7 @@ func (m *Manager) removeStaleUploads() error {
 		return err
 	}
 	inUse := map[string]bool{}
-	chgs, err := m.engine.Changes(func(c *state.Change) bool { return !c.Ready })
+	chgs, err := m.engine.InProgressChanges(nil)
 	if err != nil {
 		return err
 	}
