@@ -46,9 +46,9 @@ type app struct {
 
 func newApp() *app {
 	return &app{
-		paths:   paths.FromEnv(),
-		now:     time.Now,
-		loc:     time.Local,
+		paths: paths.FromEnv(),
+		now:   time.Now,
+		loc:   time.Local,
 		// Most changes finish in tens of milliseconds: poll soon, then
 		// back off, so a quick install is not kept waiting for a tick.
 		pollMin: 5 * time.Millisecond,
