@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/snappy-pm/snappy/daemon/client"
-	"github.com/snappy-pm/snappy/snap"
+	"github.com/snappy-pm/snappy/snap/snapfile"
 	"github.com/spf13/cobra"
 )
 
@@ -44,7 +44,7 @@ func (a *app) infoCmd() *cobra.Command {
 
 // infoFile reads the snap.yaml inside a .snap file: no daemon needed.
 func infoFile(w io.Writer, path string) error {
-	info, err := snap.ReadInfoFromSnapFile(path)
+	info, err := snapfile.ReadInfo(path)
 	if err != nil {
 		return fmt.Errorf("cannot read snap file %s: %w", path, err)
 	}

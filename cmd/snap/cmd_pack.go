@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 
-	"github.com/snappy-pm/snappy/snap"
+	"github.com/snappy-pm/snappy/snap/snapfile"
 	"github.com/spf13/cobra"
 )
 
 func (a *app) packCmd() *cobra.Command {
-	var opts snap.PackOptions
+	var opts snapfile.PackOptions
 	cmd := &cobra.Command{
 		Use:   "pack DIR [OUTDIR]",
 		Short: "Build a .snap file from a directory holding meta/snap.yaml",
@@ -18,7 +18,7 @@ func (a *app) packCmd() *cobra.Command {
 			if len(args) == 2 {
 				outDir = args[1]
 			}
-			path, err := snap.Pack(args[0], outDir, opts)
+			path, err := snapfile.Pack(args[0], outDir, opts)
 			if err != nil {
 				return err
 			}

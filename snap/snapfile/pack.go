@@ -1,8 +1,9 @@
-package snap
+package snapfile
 
 import (
 	"errors"
 	"fmt"
+	"github.com/snappy-pm/snappy/snap"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 type PackOptions struct {
 	// Compression is one of xz (the default when empty), gzip, lzo, zstd
 	// or lz4. Beware lz4: the kernel mounts such snaps, but the store and
-	// ReadInfoFromSnapFile cannot look inside them without mounting, so
+	// ReadInfo cannot look inside them without mounting, so
 	// they can't be uploaded or inspected; use it only for local installs.
 	Compression string
 }
@@ -34,7 +35,7 @@ const maxPackProblems = 20
 // and everything is readable by all users (the image is root-owned, and
 // apps run as the user).
 func Pack(dir, outDir string, opts PackOptions) (string, error) {
-	info, err := ReadInfoFromDir(dir)
+	info, err := snap.ReadInfoFromDir(dir)
 	if err != nil {
 		return "", fmt.Errorf("cannot pack %s: %w", dir, err)
 	}
@@ -58,7 +59,7 @@ func Pack(dir, outDir string, opts PackOptions) (string, error) {
 }
 
 // PackFileName is the conventional file name of a packed snap.
-func PackFileName(info *Info) string {
+func PackFileName(info *snap.Info) string {
 	arch := "all"
 	switch len(info.Architectures) {
 	case 0:
@@ -70,7 +71,7 @@ func PackFileName(info *Info) string {
 	return info.Name + "_" + info.Version + "_" + arch + ".snap"
 }
 
-func checkContainer(dir string, info *Info) []string {
+func checkContainer(dir string, info *snap.Info) []string {
 	var problems []string
 	need := func(field, command string, executable bool) {
 		exe := strings.Fields(command)[0]
@@ -109,17 +110,17 @@ func checkContainer(dir string, info *Info) []string {
 		for _, c := range hook.CommandChain {
 			need("hooks."+name+".command-chain", c, true)
 		}
-		if p := checkFile(dir, hooksDir+"/"+name, true); p != "" {
+		if p := checkFile(dir, snap.HooksDir+"/"+name, true); p != "" {
 			problems = append(problems, "hooks."+name+": "+p)
 		}
 	}
-	hooks, err := listHooksInDir(dir)
+	hooks, err := snap.ListHooksInDir(dir)
 	if err != nil {
 		problems = append(problems, err.Error())
 	}
 	for _, h := range hooks {
-		if err := ValidateHookName(h); err != nil {
-			problems = append(problems, fmt.Sprintf("%s/%s: not a hook snapd or Snappy would ever run (rename or remove it)", hooksDir, h))
+		if err := snap.ValidateHookName(h); err != nil {
+			problems = append(problems, fmt.Sprintf("%s/%s: not a hook snapd or Snappy would ever run (rename or remove it)", snap.HooksDir, h))
 		}
 	}
 	return append(problems, checkPermissions(dir)...)

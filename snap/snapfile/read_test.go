@@ -1,7 +1,8 @@
-package snap
+package snapfile
 
 import (
 	"errors"
+	"github.com/snappy-pm/snappy/snap"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -78,7 +79,7 @@ func TestReadInfoFromSnapFile(t *testing.T) {
 		"bin/hello":              "#!/bin/sh\necho hello\n",
 	})
 	img := rawImage(t, dir)
-	info, err := ReadInfoFromSnapFile(img)
+	info, err := ReadInfo(img)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestReadInfoFromSnapFile(t *testing.T) {
 	if got := info.HookNames(); !reflect.DeepEqual(got, []string{"configure", "install"}) {
 		t.Errorf("hooks = %v", got)
 	}
-	hooks, err := ListHooksFromSnapFile(img)
+	hooks, err := ListHooks(img)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestReadInfoFromSnapFile(t *testing.T) {
 		t.Errorf("ListHooksFromSnapFile = %v", hooks)
 	}
 
-	fromDir, err := ReadInfoFromDir(dir)
+	fromDir, err := snap.ReadInfoFromDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,11 +109,11 @@ func TestReadInfoFromSnapFile(t *testing.T) {
 
 func TestListHooksNoHooksDir(t *testing.T) {
 	img := rawImage(t, writeTree(t, map[string]string{"meta/snap.yaml": "name: hello\nversion: 1\n"}))
-	hooks, err := ListHooksFromSnapFile(img)
+	hooks, err := ListHooks(img)
 	if err != nil || len(hooks) != 0 {
 		t.Fatalf("ListHooksFromSnapFile = %v, %v; want none", hooks, err)
 	}
-	info, err := ReadInfoFromSnapFile(img)
+	info, err := ReadInfo(img)
 	if err != nil || len(info.Hooks) != 0 {
 		t.Fatalf("ReadInfoFromSnapFile = %+v, %v", info, err)
 	}
@@ -122,30 +123,30 @@ func TestReadInfoFromSnapFileErrors(t *testing.T) {
 	tmp := t.TempDir()
 	notSquash := filepath.Join(tmp, "fake.snap")
 	os.WriteFile(notSquash, []byte("name: hello\nversion: 1\n"), 0o644)
-	_, err := ReadInfoFromSnapFile(notSquash)
+	_, err := ReadInfo(notSquash)
 	if err == nil || !strings.Contains(err.Error(), "not a snap") || !strings.Contains(err.Error(), "squashfs") {
 		t.Errorf("non-squashfs file: %v", err)
 	}
 
-	_, err = ReadInfoFromSnapFile(filepath.Join(tmp, "absent.snap"))
+	_, err = ReadInfo(filepath.Join(tmp, "absent.snap"))
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("absent file: %v", err)
 	}
 
 	noMeta := rawImage(t, writeTree(t, map[string]string{"bin/x": "x"}))
-	_, err = ReadInfoFromSnapFile(noMeta)
+	_, err = ReadInfo(noMeta)
 	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "no meta/snap.yaml") {
 		t.Errorf("image without meta/snap.yaml: %v", err)
 	}
 
 	bad := rawImage(t, writeTree(t, map[string]string{"meta/snap.yaml": "name: Bad\nversion: 1\n"}))
-	_, err = ReadInfoFromSnapFile(bad)
-	var ve *ValidationError
+	_, err = ReadInfo(bad)
+	var ve *snap.ValidationError
 	if !errors.As(err, &ve) || ve.Field != "name" {
 		t.Errorf("invalid snap.yaml: %v", err)
 	}
 
-	_, err = ReadInfoFromDir(t.TempDir())
+	_, err = snap.ReadInfoFromDir(t.TempDir())
 	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "no meta/snap.yaml") {
 		t.Errorf("ReadInfoFromDir on an empty dir: %v", err)
 	}
@@ -158,7 +159,7 @@ func TestReadInfoFromLZ4Snap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = ReadInfoFromSnapFile(out)
+	_, err = ReadInfo(out)
 	if !errors.Is(err, squashfs.ErrUnsupportedCompression) || !strings.Contains(err.Error(), "lz4") {
 		t.Fatalf("lz4 snap: %v", err)
 	}

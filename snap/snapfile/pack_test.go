@@ -1,7 +1,8 @@
-package snap
+package snapfile
 
 import (
 	"errors"
+	"github.com/snappy-pm/snappy/snap"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,7 +69,7 @@ func TestPack(t *testing.T) {
 		t.Errorf("snap file mode: %v %v", st.Mode(), err)
 	}
 
-	info, err := ReadInfoFromSnapFile(out)
+	info, err := ReadInfo(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestPackCompressions(t *testing.T) {
 			if comp == "lz4" {
 				return // readable only mounted; see TestReadInfoFromLZ4Snap
 			}
-			if _, err := ReadInfoFromSnapFile(out); err != nil {
+			if _, err := ReadInfo(out); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -115,7 +116,7 @@ func TestPackFileName(t *testing.T) {
 		{[]string{"riscv64"}, "hello_1.0_riscv64.snap"},
 		{[]string{"amd64", "arm64"}, "hello_1.0_multi.snap"},
 	} {
-		info := &Info{Name: "hello", Version: "1.0", Architectures: tc.archs}
+		info := &snap.Info{Name: "hello", Version: "1.0", Architectures: tc.archs}
 		if got := PackFileName(info); got != tc.want {
 			t.Errorf("archs %v: %s, want %s", tc.archs, got, tc.want)
 		}
@@ -227,7 +228,7 @@ func TestPackedSnapMounts(t *testing.T) {
 	if sys := st.Sys().(*syscall.Stat_t); sys.Uid != 0 || sys.Gid != 0 {
 		t.Errorf("owner %d:%d, want root", sys.Uid, sys.Gid)
 	}
-	info, err := ReadInfoFromDir(mnt)
+	info, err := snap.ReadInfoFromDir(mnt)
 	if err != nil || info.Name != "hello" {
 		t.Fatalf("ReadInfoFromDir on the mount: %v", err)
 	}
