@@ -125,7 +125,7 @@ func installedConsistently(t *testing.T, p paths.Paths, name string, want bool) 
 func TestCrashAtEachInstallTask(t *testing.T) {
 	needRoot(t)
 	file := simpleSnap(t, "crash-test", "devmode")
-	for _, kind := range []string{"prerequisites", "prepare-snap", "mount-snap", "copy-snap-data", "link-snap"} {
+	for _, kind := range []string{"prerequisites", "prepare-snap", "mount-snap", "copy-snap-data", "setup-profiles", "link-snap"} {
 		for _, at := range []string{kind, kind + ":after"} {
 			t.Run(at, func(t *testing.T) {
 				p := newRoot(t)
@@ -154,7 +154,7 @@ func TestCrashAtEachInstallTask(t *testing.T) {
 func TestCrashAtEachRemoveTask(t *testing.T) {
 	needRoot(t)
 	file := simpleSnap(t, "crash-test", "devmode")
-	for _, kind := range []string{"unlink-snap", "clear-snap", "discard-snap"} {
+	for _, kind := range []string{"unlink-snap", "remove-profiles", "clear-snap", "discard-snap"} {
 		for _, at := range []string{kind, kind + ":after"} {
 			t.Run(at, func(t *testing.T) {
 				p := newRoot(t)

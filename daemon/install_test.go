@@ -38,7 +38,7 @@ func TestInstallListRemove(t *testing.T) {
 			t.Fatalf("task %+v", tk)
 		}
 	}
-	if want := []string{"prerequisites", "prepare-snap", "mount-snap", "copy-snap-data", "link-snap"}; !reflect.DeepEqual(kinds, want) {
+	if want := []string{"prerequisites", "prepare-snap", "mount-snap", "copy-snap-data", "setup-profiles", "link-snap"}; !reflect.DeepEqual(kinds, want) {
 		t.Fatalf("tasks %v, want %v", kinds, want)
 	}
 
@@ -66,6 +66,16 @@ func TestInstallListRemove(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(p.BlobDir(), ".local-install-*")); len(left) > 0 {
 		t.Errorf("uploads left: %v", left)
+	}
+	artifacts := []string{filepath.Join(p.MountProfileDir(), "snap.hello-test.fstab")}
+	for _, tag := range []string{"snap.hello-test.hello-test", "snap.hello-test.other"} {
+		artifacts = append(artifacts, filepath.Join(p.SeccompDir(), tag+".bin"), filepath.Join(p.SeccompDir(), tag+".src"),
+			filepath.Join(p.LandlockDir(), tag+".json"), filepath.Join(p.AppArmorDir(), tag))
+	}
+	for _, f := range artifacts {
+		if fi, err := os.Stat(f); err != nil || fi.Size() == 0 {
+			t.Errorf("security artifact %s: %v", f, err)
+		}
 	}
 
 	r = get(t, p, "/v2/snaps")
@@ -108,6 +118,11 @@ func TestInstallListRemove(t *testing.T) {
 	}
 	if r = get(t, p, "/v2/snaps"); string(r.Result) != "[]" {
 		t.Fatalf("list after remove: %s", r.Result)
+	}
+	for _, f := range artifacts {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Errorf("security artifact %s left after remove (%v)", f, err)
+		}
 	}
 }
 
@@ -168,7 +183,7 @@ func TestInstallRefusals(t *testing.T) {
 func TestFailureAtEachTaskUndoes(t *testing.T) {
 	needRoot(t)
 	file := simpleSnap(t, "undo-test", "devmode")
-	for _, kind := range []string{"prerequisites", "prepare-snap", "mount-snap", "copy-snap-data", "link-snap"} {
+	for _, kind := range []string{"prerequisites", "prepare-snap", "mount-snap", "copy-snap-data", "setup-profiles", "link-snap"} {
 		t.Run(kind, func(t *testing.T) {
 			p := newRoot(t)
 			d := startDaemon(t, p, snapmgr.Options{FailTask: kind, SnapBinary: "/usr/bin/true"})

@@ -55,7 +55,8 @@ func New(opts Options) (*Daemon, error) {
 	p := opts.Paths
 	// The layout's top directories always exist, as on a snapd system, so
 	// a failed install that undoes itself leaves exactly what was there.
-	for _, dir := range []string{p.StateDir(), p.BlobDir(), p.SequenceDir(), p.BinDir(), filepath.Join(p.Root, "var", "snap")} {
+	for _, dir := range []string{p.StateDir(), p.BlobDir(), p.SequenceDir(), p.BinDir(),
+		p.SeccompDir(), p.AppArmorDir(), p.LandlockDir(), p.MountProfileDir(), filepath.Join(p.Root, "var", "snap")} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("cannot create %s: %w", dir, err)
 		}

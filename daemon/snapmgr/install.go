@@ -171,6 +171,7 @@ func installTasks(sup setup, first, lane int) []state.TaskSpec {
 		mk("prepare-snap", fmt.Sprintf("Prepare snap %q (%s)", sup.Source, rev)),
 		mk("mount-snap", fmt.Sprintf("Mount snap %q (%s)", sup.Name, rev)),
 		mk("copy-snap-data", fmt.Sprintf("Copy snap %q data", sup.Name)),
+		mk("setup-profiles", fmt.Sprintf("Setup snap %q (%s) security profiles", sup.Name, rev)),
 		mk("link-snap", fmt.Sprintf("Make snap %q (%s) available to the system", sup.Name, rev)),
 	}
 	for i := 1; i < len(tasks); i++ {

@@ -54,8 +54,10 @@ func New(p paths.Paths, db *state.DB, engine *state.Engine, log logrus.FieldLogg
 	m.add("prepare-snap", m.doPrepareSnap, m.undoPrepareSnap)
 	m.add("mount-snap", m.doMountSnap, m.undoMountSnap)
 	m.add("copy-snap-data", m.doCopySnapData, m.undoCopySnapData)
+	m.add("setup-profiles", m.doSetupProfiles, m.undoSetupProfiles)
 	m.add("link-snap", m.doLinkSnap, m.undoLinkSnap)
 	m.add("unlink-snap", m.doUnlinkSnap, m.undoUnlinkSnap)
+	m.add("remove-profiles", m.doRemoveProfiles, m.undoRemoveProfiles)
 	m.add("clear-snap", m.doClearSnap, nil)
 	m.add("discard-snap", m.doDiscardSnap, nil)
 	return m

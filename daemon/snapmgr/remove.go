@@ -68,6 +68,7 @@ func removeTasks(st *SnapState, purge bool, first, lane int) []state.TaskSpec {
 	if st.Active {
 		add("unlink-snap", fmt.Sprintf("Make snap %q unavailable to the system", name), removal{Name: name, Revision: st.Current})
 	}
+	add("remove-profiles", fmt.Sprintf("Remove security profile for snap %q (%s)", name, st.Current), removal{Name: name, Revision: st.Current})
 	// Newest first, as snapd does, so the oldest revision goes last with
 	// what the revisions share.
 	for i := len(st.Sequence) - 1; i >= 0; i-- {
