@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/snappy-pm/snappy/confine/launch"
 	"github.com/snappy-pm/snappy/snap"
 )
 
@@ -27,7 +28,21 @@ type systemInfo struct {
 	SystemMode      string              `json:"system-mode"`
 }
 
+// confinementLevel is "strict" when the launcher can enforce every file
+// layer it needs (Landlock or AppArmor) besides seccomp, as snapd says
+// "partial" when AppArmor is missing.
+func confinementLevel(feats map[string][]string) string {
+	_, ll := feats["landlock"]
+	_, aa := feats["apparmor"]
+	_, sc := feats["seccomp"]
+	if (ll || aa) && sc {
+		return "strict"
+	}
+	return "partial"
+}
+
 func (d *Daemon) getSystemInfo(w http.ResponseWriter, r *http.Request) {
+	feats := launch.SandboxFeatures()
 	var uts unix.Utsname
 	unix.Uname(&uts)
 	syncResponse(w, systemInfo{
@@ -40,15 +55,11 @@ func (d *Daemon) getSystemInfo(w http.ResponseWriter, r *http.Request) {
 			"snap-mount-dir": d.paths.SnapMountDir(),
 			"snap-bin-dir":   d.paths.BinDir(),
 		},
-		Refresh: map[string]string{},
-		// Strict confinement is not built yet: say so, as snapd does on
-		// kernels where it cannot confine.
-		Confinement: "partial",
-		SandboxFeatures: map[string][]string{
-			"confinement-options": {"classic", "devmode"},
-		},
-		Architecture: snap.ArchName(),
-		SystemMode:   "run",
+		Refresh:         map[string]string{},
+		Confinement:     confinementLevel(feats),
+		SandboxFeatures: feats,
+		Architecture:    snap.ArchName(),
+		SystemMode:      "run",
 	})
 }
 

@@ -61,6 +61,9 @@ func New(opts Options) (*Daemon, error) {
 			return nil, fmt.Errorf("cannot create %s: %w", dir, err)
 		}
 	}
+	if err := makeTmp(p); err != nil {
+		return nil, err
+	}
 	db, err := state.Open(p.StateDB())
 	if err != nil {
 		return nil, err
@@ -79,6 +82,26 @@ func New(opts Options) (*Daemon, error) {
 		ReadHeaderTimeout: 30 * time.Second,
 	}
 	return d, nil
+}
+
+// makeTmp makes sure R/tmp and R/tmp/snap-private-tmp exist: a real system
+// has /tmp, a throwaway root may not, and the private /tmp of every snap
+// lives below it (mount/profile checks their owner and mode at launch).
+func makeTmp(p paths.Paths) error {
+	tmp := filepath.Join(p.Root, "tmp")
+	if _, err := os.Stat(tmp); os.IsNotExist(err) {
+		if err := os.Mkdir(tmp, 0o755); err != nil && !os.IsExist(err) {
+			return err
+		}
+		if err := os.Chmod(tmp, 0o777|os.ModeSticky); err != nil {
+			return err
+		}
+	}
+	private := filepath.Dir(filepath.Dir(p.PrivateTmpDir("x")))
+	if err := os.Mkdir(private, 0o711); err != nil && !os.IsExist(err) {
+		return fmt.Errorf("cannot create %s: %w", private, err)
+	}
+	return os.Chmod(private, 0o711)
 }
 
 // Start mounts what is installed, resumes or undoes the changes a crash

@@ -8,20 +8,23 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/snappy-pm/snappy/confine/launch"
 	"github.com/snappy-pm/snappy/snap"
 	"github.com/snappy-pm/snappy/snap/paths"
 	"github.com/spf13/cobra"
 )
 
 func (a *app) runCmd() *cobra.Command {
+	var shell bool
 	cmd := &cobra.Command{
-		Use:   "run NAME.APP [ARGS...]",
+		Use:   "run [--shell] NAME.APP [ARGS...]",
 		Short: "Run an app of an installed snap",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runApp(a.paths, args[0], args[1:])
+			return runApp(a.paths, args[0], args[1:], shell)
 		},
 	}
+	cmd.Flags().BoolVar(&shell, "shell", false, "run a shell inside the app's confinement instead of the app")
 	// Everything after NAME.APP belongs to the app, flags included.
 	cmd.Flags().SetInterspersed(false)
 	return cmd
@@ -30,7 +33,7 @@ func (a *app) runCmd() *cobra.Command {
 // runApp replaces this process with the app, so that its exit status and
 // the signals sent to it are the caller's to see. It reads only the current
 // revision's snap.yaml: no daemon round trip on this path.
-func runApp(p paths.Paths, target string, args []string) error {
+func runApp(p paths.Paths, target string, args []string, shell bool) error {
 	name, appName, ok := strings.Cut(target, ".")
 	if !ok {
 		appName = name
@@ -59,8 +62,16 @@ func runApp(p paths.Paths, target string, args []string) error {
 	if !ok {
 		return fmt.Errorf("cannot run %q: snap %q has no app %q (\"snap info %s\" lists its commands)", target, name, appName, name)
 	}
-	if err := checkConfinement(p, target, info); err != nil {
-		return err
+	if !info.NeedsClassic() {
+		err := launch.Run(launch.Spec{Paths: p, Info: info, App: app, DevMode: installedDevMode(p, info),
+			Args: args, Shell: shell, Env: os.Environ()})
+		if err != nil {
+			return fmt.Errorf("cannot run %q: %w", target, err)
+		}
+		return nil
+	}
+	if shell {
+		return fmt.Errorf("cannot run a shell for %q: classic snaps are not confined, use your own shell", target)
 	}
 	home, err := realHome()
 	if err != nil {
@@ -91,21 +102,15 @@ func runApp(p paths.Paths, target string, args []string) error {
 	return nil
 }
 
-// checkConfinement refuses what cannot be run as it should be yet. The
-// launcher that sets up strict confinement replaces this check.
-func checkConfinement(p paths.Paths, target string, info *snap.Info) error {
-	switch info.Confinement {
-	case snap.DevModeConfinement, snap.ClassicConfinement:
-		return nil
+// installedDevMode says whether the user installed a strict snap with
+// --devmode; only the daemon's sequence file records it.
+func installedDevMode(p paths.Paths, info *snap.Info) bool {
+	seq, err := snap.ReadSequenceFile(p.SequenceFile(info.Name))
+	if err != nil {
+		return false
 	}
-	// A strict snap the user installed with --devmode runs in devmode; only
-	// the daemon's sequence file says so.
-	if seq, err := snap.ReadSequenceFile(p.SequenceFile(info.Name)); err == nil {
-		if e := seq.Entry(info.Revision); e != nil && (e.DevMode || e.Classic) {
-			return nil
-		}
-	}
-	return fmt.Errorf("cannot run %q: strict confinement is not available yet in this build; install with --devmode to run it unconfined", target)
+	e := seq.Entry(info.Revision)
+	return e != nil && e.DevMode
 }
 
 func currentRevision(p paths.Paths, name string) (snap.Revision, error) {

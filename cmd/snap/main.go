@@ -11,12 +11,19 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/snappy-pm/snappy/confine/launch"
 	"github.com/snappy-pm/snappy/daemon/client"
 	"github.com/snappy-pm/snappy/snap/paths"
 	"github.com/spf13/cobra"
 )
 
 func main() {
+	// The launcher re-executes this binary inside the app's namespaces;
+	// that stage must run before anything else touches the process.
+	if launch.IsStage2() {
+		launch.Stage2()
+		return
+	}
 	os.Exit(newApp().run(commandLine(os.Args), os.Stdout, os.Stderr))
 }
 
@@ -90,7 +97,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root.AddCommand(
 		a.installCmd(), a.removeCmd(), a.listCmd(), a.infoCmd(),
 		a.changesCmd(), a.tasksCmd(), a.abortCmd(),
-		a.runCmd(), a.packCmd(), a.versionCmd(),
+		a.runCmd(), a.packCmd(), a.versionCmd(), a.debugCmd(),
 	)
 	return root
 }

@@ -8,11 +8,17 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/snappy-pm/snappy/confine/launch"
 )
 
 // TestMain lets the tests run the test binary as the snap command, so
 // "snap run" is tested through a real exec without a separate build.
 func TestMain(m *testing.M) {
+	if launch.IsStage2() {
+		launch.Stage2()
+		return
+	}
 	if os.Getenv("SNAPPY_TEST_BE_SNAP") == "1" {
 		os.Exit(newApp().run(os.Args[1:], os.Stdout, os.Stderr))
 	}
@@ -43,7 +49,7 @@ const helloYAML = `name: hello
 version: "1.0"
 summary: says hello
 description: prints its arguments and environment
-confinement: devmode
+confinement: classic
 apps:
   hello:
     command: bin/hello --data $SNAP_DATA
@@ -87,7 +93,10 @@ func (e runEnv) snapRun(t *testing.T, args ...string) (stdout, stderr string, er
 	return out.String(), errOut.String(), err
 }
 
-func TestRunDevmode(t *testing.T) {
+// TestRunUnconfined checks the path of classic apps, which snap run execs
+// itself; strict and devmode apps go through confine/launch, tested there
+// and in spread-tests.
+func TestRunUnconfined(t *testing.T) {
 	e := newRunEnv(t)
 	fakeSnap(t, e.root, "hello", "x1", helloYAML, helloFiles)
 	out, errOut, err := e.snapRun(t, "hello", "a", "b c", "--flag", "--")
@@ -119,7 +128,7 @@ func TestRunDevmode(t *testing.T) {
 		"SNAP_USER_DATA":     userData,
 		"SNAP_USER_COMMON":   filepath.Join(e.home, "snap", "hello", "common"),
 		"SNAP_REAL_HOME":     e.home,
-		"HOME":               userData,
+		"HOME":               e.home, // classic keeps the real home, as in snapd
 	} {
 		if env[k] != want {
 			t.Errorf("%s=%q, want %q", k, env[k], want)
@@ -171,10 +180,11 @@ func TestRunClassic(t *testing.T) {
 
 func TestRunRefused(t *testing.T) {
 	e := newRunEnv(t)
-	strict := strings.Replace(helloYAML, "confinement: devmode", "confinement: strict", 1)
+	strict := strings.Replace(helloYAML, "confinement: classic", "confinement: strict", 1)
 	fakeSnap(t, e.root, "hello", "x1", strict, helloFiles)
 	for _, tc := range []struct{ target, want string }{
-		{"hello.fail", `error: cannot run "hello.fail": strict confinement is not available yet in this build; install with --devmode to run it unconfined` + "\n"},
+		{"hello.fail", `error: cannot run "hello.fail": snap hello has no security profile for snap.hello.fail (` +
+			filepath.Join(e.root, "var", "lib", "snapd", "mount", "snap.hello.fstab") + ` is missing): reinstall it or restart snapd` + "\n"},
 		{"hello.nope", `error: cannot run "hello.nope": snap "hello" has no app "nope" ("snap info hello" lists its commands)` + "\n"},
 		{"../x", `error: cannot run "../x": "" is not a snap name (give NAME.APP, as "snap info NAME" lists them)` + "\n"},
 		{"absent", `error: snap "absent" is not installed (no ` + filepath.Join(e.root, "snap", "absent", "current") + `): "snap list" shows the ones that are` + "\n"},

@@ -70,7 +70,9 @@ func (m *Manager) removeProfiles(info *snap.Info) error {
 			apparmor.Remove(m.paths.AppArmorDir(), tag),
 			removeFile(filepath.Join(m.paths.LandlockDir(), tag+".json")))
 	}
-	errs = append(errs, removeFile(m.mountProfilePath(info.Name)))
+	errs = append(errs, removeFile(m.mountProfilePath(info.Name)),
+		// R/tmp/snap-private-tmp/snap.NAME: its /tmp goes with its profile.
+		os.RemoveAll(filepath.Dir(m.paths.PrivateTmpDir(info.Name))))
 	return errors.Join(errs...)
 }
 
@@ -185,5 +187,8 @@ func (m *Manager) writeMountProfile(info *snap.Info) error {
 	if err := os.MkdirAll(m.paths.MountProfileDir(), 0o755); err != nil {
 		return err
 	}
-	return profile.Write(m.mountProfilePath(info.Name), prof)
+	if err := profile.Write(m.mountProfilePath(info.Name), prof); err != nil {
+		return err
+	}
+	return profile.PreparePrivateTmp(m.paths, info.Name)
 }

@@ -17,8 +17,8 @@ func (p Profile) Expand(home string, uid int) (Profile, error) {
 	home = filepath.Clean(home)
 	out := Profile{Entries: make([]Entry, len(p.Entries))}
 	for i, e := range p.Entries {
-		e.Source = expandPath(e.Source, home, uid)
-		e.Target = expandPath(e.Target, home, uid)
+		e.Source = ExpandPath(e.Source, home, uid)
+		e.Target = ExpandPath(e.Target, home, uid)
 		if err := checkPath("target", e.Target); err != nil {
 			return Profile{}, fmt.Errorf("entry %d: %w", i+1, err)
 		}
@@ -27,7 +27,10 @@ func (p Profile) Expand(home string, uid int) (Profile, error) {
 	return out, nil
 }
 
-func expandPath(p, home string, uid int) string {
+// ExpandPath fills the placeholders of one path, as Expand does; other
+// artifacts written for every user (Landlock rules) use the same ones.
+// home must be absolute and clean.
+func ExpandPath(p, home string, uid int) string {
 	if !strings.Contains(p, "$") {
 		return p
 	}

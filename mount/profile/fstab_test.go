@@ -90,6 +90,8 @@ func TestParseErrors(t *testing.T) {
 		"/a /$UID/../c none bind,ro",     // unclean after expansion
 		"none /b symlink defaults extra", // five fields
 		"/a$b /c none bind,ro",           // '$' outside a placeholder
+		"/a / none rbind,ro",             // the root is the launcher's
+
 	} {
 		if _, err := Parse([]byte(line + "\n")); err == nil {
 			t.Errorf("%q: accepted", line)

@@ -28,11 +28,11 @@ const (
 var ErrNoPrivateTmp = errors.New("private /tmp not created yet")
 
 // PreparePrivateTmp makes sure the host side of snap name's private /tmp
-// exists and can be trusted. Root creates what is missing (the daemon at
-// install and boot, the launcher when it runs as root); anyone else only
-// checks, and gets an error wrapping ErrNoPrivateTmp when it is missing.
-// Something in the way that root does not own is an error either way: it
-// was put there by someone else.
+// exists and can be trusted. Root creates what is missing, R/tmp itself
+// included (the daemon at install and boot, the launcher when it runs as
+// root); anyone else only checks, and gets an error wrapping
+// ErrNoPrivateTmp when it is missing. Something in the way that root does
+// not own is an error either way: someone else put it there.
 func PreparePrivateTmp(p paths.Paths, name string) error {
 	tmp := p.PrivateTmpDir(name)
 	levels := []struct {
@@ -44,6 +44,14 @@ func PreparePrivateTmp(p paths.Paths, name string) error {
 		{tmp, privateTmpMode},
 	}
 	root := os.Geteuid() == 0
+	if root {
+		// A system always has its /tmp; a throwaway root may not yet.
+		if err := os.Mkdir(filepath.Dir(levels[0].path), 0o700); err == nil {
+			if err := os.Chmod(filepath.Dir(levels[0].path), fs.ModeSticky|0o777); err != nil {
+				return err
+			}
+		}
+	}
 	for _, l := range levels {
 		err := checkTrusted(l.path, l.mode)
 		if errors.Is(err, fs.ErrNotExist) {

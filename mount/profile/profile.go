@@ -42,6 +42,7 @@
 package profile
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -115,6 +116,9 @@ func (e Entry) ReadOnly() bool { return e.Has(OptRO) }
 func (e Entry) Validate() error {
 	if err := checkPath("target", e.Target); err != nil {
 		return err
+	}
+	if e.Target == "/" {
+		return errors.New("entry for /: the root is always the launcher's own tmpfs")
 	}
 	allowed := slices.Clone(flagOptions)
 	switch e.Type {
