@@ -25,7 +25,7 @@ done
 [ -S "$root/run/snapd.socket" ] || { cat "$root/snapd.log"; exit 1; }
 
 snap pack examples/hello "$root"
-snap install --dangerous --devmode "$root"/hello-snappy_1.0_all.snap
+snap install --dangerous "$root"/hello-snappy_1.0_all.snap
 snap list
 snap run hello-snappy from-the-demo
 
