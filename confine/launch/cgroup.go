@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
@@ -20,14 +21,7 @@ var cgroup2Mounts = []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}
 // -1, silently, when there is none to use: cgroups track and limit apps,
 // they do not confine them. Cost: a handful of system calls.
 func appCgroup(tag string) int {
-	root := ""
-	for _, m := range cgroup2Mounts {
-		var st unix.Statfs_t
-		if unix.Statfs(m, &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC {
-			root = m
-			break
-		}
-	}
+	root := cgroup2Root()
 	if root == "" {
 		return -1
 	}
@@ -63,6 +57,36 @@ func ownCgroup() string {
 	for _, line := range bytes.Split(data, []byte("\n")) {
 		if p, ok := bytes.CutPrefix(line, []byte("0::")); ok {
 			return string(p)
+		}
+	}
+	return ""
+}
+
+// RemoveCgroups removes the cgroups launches made for snap name's apps
+// and hooks under the hierarchy's root; one still in use stays. The
+// daemon calls it when it removes the snap: a launch cannot, since it
+// never knows whether it is the last one of its app.
+func RemoveCgroups(name string) error {
+	root := cgroup2Root()
+	if root == "" {
+		return nil
+	}
+	dirs, _ := filepath.Glob(filepath.Join(root, "snap."+name+".*"))
+	var errs []error
+	for _, d := range dirs {
+		if err := os.Remove(d); err != nil && !errors.Is(err, unix.EBUSY) && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// cgroup2Root is where the cgroup v2 hierarchy is mounted, "" without one.
+func cgroup2Root() string {
+	for _, m := range cgroup2Mounts {
+		var st unix.Statfs_t
+		if unix.Statfs(m, &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC {
+			return m
 		}
 	}
 	return ""

@@ -9,7 +9,6 @@ import (
 	"github.com/snappy-pm/snappy/confine/apparmor"
 	"github.com/snappy-pm/snappy/confine/landlock"
 	"github.com/snappy-pm/snappy/confine/seccomp/load"
-	"golang.org/x/sys/unix"
 )
 
 // SandboxFeatures says what this kernel lets the launcher enforce, for
@@ -55,12 +54,8 @@ func SandboxFeatures() map[string][]string {
 	if apparmor.Enabled() {
 		f["apparmor"] = []string{"kernel-support"}
 	}
-	for _, m := range cgroup2Mounts {
-		var st unix.Statfs_t
-		if unix.Statfs(m, &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC {
-			f["cgroup"] = []string{"v2"}
-			break
-		}
+	if cgroup2Root() != "" {
+		f["cgroup"] = []string{"v2"}
 	}
 	for _, v := range f {
 		slices.Sort(v)

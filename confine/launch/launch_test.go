@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -152,13 +153,27 @@ func TestCgroup(t *testing.T) {
 	if cg == "" {
 		t.Skip("no writable cgroup v2 hierarchy")
 	}
-	t.Cleanup(func() { os.Remove(cg) })
 	out := f.mustRun(t, runOpts{target: "lt.probe", args: []string{"cat", "/proc/self/cgroup"}})
 	if !strings.Contains(out, "0::/snap.lt.probe\n") && !strings.Contains(out, "/snap.lt.probe\n") {
 		t.Errorf("the app is not in its cgroup:\n%s", out)
 	}
 	// Without write access there is none, and the app runs all the same.
 	f.mustRun(t, runOpts{target: "lt.probe", uid: nobody, args: []string{"true"}})
+
+	// The snap's removal removes them, once the last launch is gone.
+	if err := RemoveCgroups("lt"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		if _, err := os.Stat(cg); os.IsNotExist(err) {
+			break
+		}
+		if i == 100 {
+			t.Fatalf("%s is still there", cg)
+		}
+		time.Sleep(10 * time.Millisecond) // the launch's namespace on its way out
+		_ = RemoveCgroups("lt")
+	}
 }
 
 // appCgroupDir is where appCgroup puts tag, "" when nowhere.

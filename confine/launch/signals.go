@@ -21,7 +21,8 @@ func controllingTTY() int {
 	return -1
 }
 
-// ttySignals are those a terminal sends to its whole foreground group.
+// ttySignal reports whether a terminal sends sig to its whole foreground
+// group.
 func ttySignal(sig syscall.Signal) bool {
 	switch sig {
 	case syscall.SIGINT, syscall.SIGQUIT, syscall.SIGHUP, syscall.SIGWINCH:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/snappy-pm/snappy/daemon/state"
 	"github.com/snappy-pm/snappy/mount"
+	"github.com/snappy-pm/snappy/mount/profile"
 )
 
 // Boot mounts every installed revision that is not mounted (after a reboot
@@ -33,6 +34,12 @@ func (m *Manager) Boot() error {
 		return fmt.Errorf("cannot mount installed snaps: %w", err)
 	}
 	m.log.Infof("%d installed revisions of %d snaps mounted", len(pairs), len(states))
+	// A reboot may have emptied /tmp: put back each snap's private /tmp.
+	for _, st := range states {
+		if err := profile.PreparePrivateTmp(m.paths, st.Name); err != nil {
+			m.log.Warnf("cannot prepare the private /tmp of %q: %v", st.Name, err)
+		}
+	}
 	return m.removeStaleUploads()
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/snappy-pm/snappy/confine/launch"
 	"github.com/snappy-pm/snappy/daemon/state"
 	"github.com/snappy-pm/snappy/snap"
 )
@@ -188,6 +189,10 @@ func (m *Manager) doDiscardSnap(t *state.TaskContext) error {
 		// Only the links a crash may have left can remain here.
 		if err := os.RemoveAll(m.paths.SnapDir(r.Name)); err != nil {
 			return err
+		}
+		// The cgroups its launches made; one still in use stays.
+		if err := launch.RemoveCgroups(r.Name); err != nil {
+			m.log.WithField("change", t.ChangeID()).Warnf("cannot remove cgroups of %q: %v", r.Name, err)
 		}
 	}
 	var st *SnapState
