@@ -192,12 +192,22 @@ func taskSetup(t *state.TaskContext) (setup, error) {
 	return sup, nil
 }
 
-func (m *Manager) doPrerequisites(t *state.TaskContext) error {
+// setupInfo is the task's setup with its snap.yaml parsed, revision set.
+func setupInfo(t *state.TaskContext) (setup, *snap.Info, error) {
 	sup, err := taskSetup(t)
 	if err != nil {
-		return err
+		return sup, nil, err
 	}
 	info, err := snap.ReadInfoYAML([]byte(sup.YAML))
+	if err != nil {
+		return sup, nil, err
+	}
+	info.Revision = sup.Revision
+	return sup, info, nil
+}
+
+func (m *Manager) doPrerequisites(t *state.TaskContext) error {
+	sup, info, err := setupInfo(t)
 	if err != nil {
 		return err
 	}

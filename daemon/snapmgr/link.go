@@ -86,7 +86,7 @@ func rememberOld(t *state.TaskContext, name string) (*SnapState, error) {
 }
 
 func (m *Manager) doLinkSnap(t *state.TaskContext) error {
-	sup, err := taskSetup(t)
+	sup, info, err := setupInfo(t)
 	if err != nil {
 		return err
 	}
@@ -94,11 +94,6 @@ func (m *Manager) doLinkSnap(t *state.TaskContext) error {
 	if err != nil {
 		return err
 	}
-	info, err := snap.ReadInfoYAML([]byte(sup.YAML))
-	if err != nil {
-		return err
-	}
-	info.Revision = sup.Revision
 	if old != nil && old.Active {
 		if cur := old.CurrentRevision(); cur != nil {
 			oldInfo, err := m.info(sup.Name, cur)
@@ -135,7 +130,7 @@ func (m *Manager) doLinkSnap(t *state.TaskContext) error {
 }
 
 func (m *Manager) undoLinkSnap(t *state.TaskContext) error {
-	sup, err := taskSetup(t)
+	sup, info, err := setupInfo(t)
 	if err != nil {
 		return err
 	}
@@ -143,11 +138,6 @@ func (m *Manager) undoLinkSnap(t *state.TaskContext) error {
 	if err != nil {
 		return err
 	}
-	info, err := snap.ReadInfoYAML([]byte(sup.YAML))
-	if err != nil {
-		return err
-	}
-	info.Revision = sup.Revision
 	if err := m.unlinkRevision(info); err != nil {
 		return err
 	}

@@ -84,15 +84,10 @@ func removeFile(path string) error {
 }
 
 func (m *Manager) doSetupProfiles(t *state.TaskContext) error {
-	sup, err := taskSetup(t)
+	sup, info, err := setupInfo(t)
 	if err != nil {
 		return err
 	}
-	info, err := snap.ReadInfoYAML([]byte(sup.YAML))
-	if err != nil {
-		return err
-	}
-	info.Revision = sup.Revision
 	if err := m.writeProfiles(info, sup.Flags.DevMode); err != nil {
 		// A failed task is not undone: take back what was written.
 		if rerr := m.removeProfiles(info); rerr != nil {
@@ -104,53 +99,43 @@ func (m *Manager) doSetupProfiles(t *state.TaskContext) error {
 }
 
 func (m *Manager) undoSetupProfiles(t *state.TaskContext) error {
-	sup, err := taskSetup(t)
+	_, info, err := setupInfo(t)
 	if err != nil {
 		return err
 	}
-	info, err := snap.ReadInfoYAML([]byte(sup.YAML))
-	if err != nil {
-		return err
-	}
-	info.Revision = sup.Revision
 	return m.removeProfiles(info)
 }
 
-func (m *Manager) doRemoveProfiles(t *state.TaskContext) error {
+// removedRevision is the revision a removal task works on, as it was
+// recorded before the change; nil when the snap had no such revision.
+func (m *Manager) removedRevision(t *state.TaskContext) (*snap.Info, *RevisionState, error) {
 	r, err := taskRemoval(t)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	old, err := rememberOld(t, r.Name)
 	if err != nil || old == nil {
-		return err
+		return nil, nil, err
 	}
 	rs := old.Revision(r.Revision)
 	if rs == nil {
-		return nil
+		return nil, nil, nil
 	}
 	info, err := m.info(r.Name, rs)
-	if err != nil {
+	return info, rs, err
+}
+
+func (m *Manager) doRemoveProfiles(t *state.TaskContext) error {
+	info, _, err := m.removedRevision(t)
+	if err != nil || info == nil {
 		return err
 	}
 	return m.removeProfiles(info)
 }
 
 func (m *Manager) undoRemoveProfiles(t *state.TaskContext) error {
-	r, err := taskRemoval(t)
-	if err != nil {
-		return err
-	}
-	old, err := rememberOld(t, r.Name)
-	if err != nil || old == nil {
-		return err
-	}
-	rs := old.Revision(r.Revision)
-	if rs == nil {
-		return nil
-	}
-	info, err := m.info(r.Name, rs)
-	if err != nil {
+	info, rs, err := m.removedRevision(t)
+	if err != nil || info == nil {
 		return err
 	}
 	return m.writeProfiles(info, rs.DevMode)
