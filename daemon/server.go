@@ -10,11 +10,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/snappy-pm/snappy/confine/launch"
 	"github.com/snappy-pm/snappy/daemon/snapmgr"
 	"github.com/snappy-pm/snappy/daemon/state"
 	"github.com/snappy-pm/snappy/snap/paths"
@@ -125,6 +127,13 @@ func (d *Daemon) Start() error {
 	d.bg.Add(1)
 	go func() { defer d.bg.Done(); d.pruneLoop() }()
 	d.log.Infof("snapd %s listening on %s", Version, d.paths.Socket())
+	// Once per start: what the running kernel lets the launcher enforce.
+	feats := launch.SandboxFeatures()
+	for _, k := range []string{"landlock", "apparmor", "seccomp", "confinement-options"} {
+		if f, ok := feats[k]; ok {
+			d.log.Infof("sandbox %s: %s", k, strings.Join(f, " "))
+		}
+	}
 	return nil
 }
 
