@@ -58,7 +58,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$work/bin" "$work/tmp"
-go build -tags netgo,osusergo -o "$work/bin/" ./cmd/snap ./cmd/snapd ./bench/refserver
+go build -tags netgo,osusergo -o "$work/bin/" ./cmd/snap ./cmd/snapd ./cmd/snap-confine ./bench/refserver
 
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git status --porcelain -- cmd daemon mount snap go.mod go.sum 2>/dev/null)" ]; then

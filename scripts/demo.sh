@@ -13,7 +13,7 @@ top=$PWD
 mkdir -p bin
 # Pure-Go net and os/user keep cgo out of snap (snapd still links
 # libseccomp): a confined launch starts snap twice, and cgo costs ~1 ms each.
-go build -tags netgo,osusergo -o bin/ ./cmd/snap ./cmd/snapd
+go build -tags netgo,osusergo -o bin/ ./cmd/snap ./cmd/snapd ./cmd/snap-confine
 root=$(mktemp -d /tmp/snappy-demo.XXXXXX)
 export SNAPPY_GLOBAL_ROOT=$root
 export PATH="$top/bin:$root/snap/bin:$PATH"

@@ -54,7 +54,7 @@ func binaries() (string, error) {
 		start := time.Now()
 		// The same tags as scripts/ use: pure-Go net and os/user keep cgo
 		// out of snap, whose start-up every confined launch pays twice.
-		cmd := exec.Command("go", "build", "-tags", "netgo,osusergo", "-o", dir+"/", "../cmd/snap", "../cmd/snapd")
+		cmd := exec.Command("go", "build", "-tags", "netgo,osusergo", "-o", dir+"/", "../cmd/snap", "../cmd/snapd", "../cmd/snap-confine")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"syscall"
@@ -148,12 +149,25 @@ func startStage2(cg, ctl, rep int) (int, error) {
 		withCg.UseCgroupFD, withCg.CgroupFD = true, cg
 		cattr := *attr
 		cattr.Sys = &withCg
-		if pid, err := syscall.ForkExec("/proc/self/exe", []string{stage2Name}, &cattr); err == nil {
+		if pid, err := syscall.ForkExec(stage2Binary(), []string{stage2Name}, &cattr); err == nil {
 			return pid, nil
 		}
 		// A cgroup is a convenience, not a confinement: go on without.
 	}
-	return syscall.ForkExec("/proc/self/exe", []string{stage2Name}, attr)
+	return syscall.ForkExec(stage2Binary(), []string{stage2Name}, attr)
+}
+
+// stage2Binary is the snap-confine installed beside this program, which
+// links nothing but this package and so starts in a fraction of the time;
+// without one, this very program (which must call Stage2 first thing).
+func stage2Binary() string {
+	if exe, err := os.Executable(); err == nil {
+		cand := filepath.Join(filepath.Dir(exe), stage2Name)
+		if fi, err := os.Stat(cand); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return cand
+		}
+	}
+	return "/proc/self/exe"
 }
 
 // stdFiles passes 0, 1 and 2 on, or keeps them closed when they are: a
