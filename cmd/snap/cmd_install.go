@@ -22,24 +22,21 @@ func (a *app) installCmd() *cobra.Command {
 					return fmt.Errorf("cannot install %q: installing from a store is not supported yet; give the path to a .snap file (./%s.snap, say)", path, path)
 				}
 			}
-			for _, path := range args {
-				id, err := a.client().Install(cmd.Context(), path, opts)
-				if err != nil {
-					return err
-				}
-				if noWait {
-					fmt.Fprintln(cmd.OutOrStdout(), id)
-					continue
-				}
-				chg, err := a.wait(cmd, id)
-				if err != nil {
-					return err
-				}
-				if err := a.reportInstalled(cmd, chg, path); err != nil {
-					return err
-				}
+			// One request and one change for all the files: each snap
+			// has its own lane, so one that fails is undone alone.
+			id, err := a.client().InstallFiles(cmd.Context(), args, opts)
+			if err != nil {
+				return err
 			}
-			return nil
+			if noWait {
+				fmt.Fprintln(cmd.OutOrStdout(), id)
+				return nil
+			}
+			chg, err := a.wait(cmd, id)
+			if err != nil {
+				return err
+			}
+			return a.reportInstalled(cmd, chg, args)
 		},
 	}
 	f := cmd.Flags()
@@ -56,25 +53,31 @@ func looksLikePath(arg string) bool {
 	return strings.ContainsRune(arg, '/') || strings.HasSuffix(arg, ".snap")
 }
 
-// reportInstalled prints "NAME VERSION installed", asking the daemon for the
-// version as the snap client does.
-func (a *app) reportInstalled(cmd *cobra.Command, chg *client.Change, path string) error {
-	name := chg.SnapName()
-	if name == "" {
-		fmt.Fprintf(cmd.OutOrStdout(), "%s installed\n", filepath.Base(path))
+// reportInstalled prints "NAME VERSION installed" for each snap of the
+// change, asking the daemon for the versions as the snap client does.
+func (a *app) reportInstalled(cmd *cobra.Command, chg *client.Change, paths []string) error {
+	names := chg.SnapNames()
+	if len(names) == 0 {
+		for _, path := range paths {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s installed\n", filepath.Base(path))
+		}
 		return nil
 	}
-	snaps, err := a.client().List(cmd.Context(), []string{name}, false)
+	snaps, err := a.client().List(cmd.Context(), names, false)
 	if err != nil {
-		return fmt.Errorf("%s was installed but cannot be listed: %w", name, err)
+		return fmt.Errorf("%s installed but cannot be listed: %w", strings.Join(names, ", "), err)
 	}
+	version := map[string]string{}
 	for _, s := range snaps {
-		if s.Name == name {
-			fmt.Fprintf(cmd.OutOrStdout(), "%s %s installed\n", s.Name, s.Version)
-			return nil
+		version[s.Name] = s.Version
+	}
+	for _, name := range names {
+		if v, ok := version[name]; ok {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %s installed\n", name, v)
+		} else {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s installed\n", name)
 		}
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s installed\n", name)
 	return nil
 }
 

@@ -110,6 +110,19 @@ func (c *Client) Abort(ctx context.Context, id string) (*Change, error) {
 }
 
 // SnapName is the snap a change is about, as recorded in its data.
+// SnapNames returns the snaps a change is about: "snap-names" for a change
+// over several, else the one "snap-name".
+func (chg *Change) SnapNames() []string {
+	var names []string
+	if raw, ok := chg.Data["snap-names"]; ok && json.Unmarshal(raw, &names) == nil && len(names) > 0 {
+		return names
+	}
+	if name := chg.SnapName(); name != "" {
+		return []string{name}
+	}
+	return nil
+}
+
 func (chg *Change) SnapName() string {
 	var name string
 	if raw, ok := chg.Data["snap-name"]; ok {
