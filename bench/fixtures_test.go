@@ -22,6 +22,8 @@ type snapOpts struct {
 	// probe adds the app NAME.probe that prints "probe-ran", to check that
 	// a launcher really reached the app.
 	probe bool
+	// classic makes an unconfined snap: snap run execs its app itself.
+	classic bool
 }
 
 var (
@@ -32,7 +34,7 @@ var (
 // testSnap builds the snap NAME once per process, in the scratch dir.
 func testSnap(b *testing.B, name string, opts snapOpts) string {
 	b.Helper()
-	key := fmt.Sprintf("%s-%d-%t", name, opts.random, opts.probe)
+	key := fmt.Sprintf("%s-%d-%t-%t", name, opts.random, opts.probe, opts.classic)
 	snapsMu.Lock()
 	defer snapsMu.Unlock()
 	if path, ok := snaps[key]; ok {
@@ -83,7 +85,11 @@ func manySnaps(b *testing.B, n int) []string {
 func buildSnap(dir, file, name string, opts snapOpts) (string, error) {
 	src := filepath.Join(dir, "src-"+file)
 	defer os.RemoveAll(src)
-	yaml := fmt.Sprintf("name: %s\nversion: 1.0\nsummary: s\nconfinement: devmode\napps:\n  %s:\n    command: bin/true\n", name, name)
+	confinement := "devmode"
+	if opts.classic {
+		confinement = "classic"
+	}
+	yaml := fmt.Sprintf("name: %s\nversion: 1.0\nsummary: s\nconfinement: %s\napps:\n  %s:\n    command: bin/true\n", name, confinement, name)
 	if opts.probe {
 		yaml += "  probe:\n    command: bin/echo probe-ran\n"
 	}

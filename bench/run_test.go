@@ -13,7 +13,7 @@ import (
 // runTarget is the most `snap run` may add to starting the app itself.
 const runTarget = 5 * time.Millisecond
 
-// BenchmarkSnapRun times fork+exec+wait of an unconfined (devmode) app that
+// BenchmarkSnapRun times fork+exec+wait of an unconfined (classic) app that
 // runs /bin/true, started by `snap run bench-x` and by its wrapper in
 // R/snap/bin when that runs the app, against exec'ing /bin/true directly,
 // in turn within each iteration.
@@ -21,7 +21,7 @@ func BenchmarkSnapRun(b *testing.B) {
 	requireRoot(b)
 	s := newSystem(b)
 	s.mustStart()
-	if err := s.installAll([]string{testSnap(b, "bench-x", snapOpts{probe: true})}, 1); err != nil {
+	if err := s.installAll([]string{testSnap(b, "bench-x", snapOpts{probe: true, classic: true})}, 1); err != nil {
 		b.Fatal(err)
 	}
 	// A launcher counts only if it reaches the app: the probe app of the
@@ -104,7 +104,7 @@ func BenchmarkSnapRun(b *testing.B) {
 	added := snapRun.d.p50() - direct.d.p50()
 	metric(b, direct.d.p50(), "direct-p50-ms")
 	metric(b, snapRun.d.p50(), "snaprun-p50-ms")
-	summary(b, fmt.Sprintf("`snap run` of a devmode app running /bin/true, added time (medians of %d)", len(direct.d)),
+	summary(b, fmt.Sprintf("`snap run` of an unconfined (classic) app running /bin/true, added time (medians of %d)", len(direct.d)),
 		fmt.Sprintf("+%s (%s in all)", fmtMS(added), fmtMS(snapRun.d.p50())),
 		"exec /bin/true directly "+fmtMS(direct.d.p50()), ratio(snapRun.d.p50(), direct.d.p50()),
 		"< 5 ms added", yesNo(added < runTarget))

@@ -537,7 +537,7 @@ func (s *system) install(files ...string) (string, error) {
 func installBody(files ...string) ([]byte, string, error) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	for _, kv := range [][2]string{{"action", "install"}, {"dangerous", "true"}, {"devmode", "true"}} {
+	for _, kv := range [][2]string{{"action", "install"}, {"dangerous", "true"}, {"devmode", "true"}, {"classic", "true"}} {
 		mw.WriteField(kv[0], kv[1])
 	}
 	for _, f := range files {
