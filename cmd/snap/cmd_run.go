@@ -73,7 +73,7 @@ func runApp(p paths.Paths, target string, args []string, shell bool) error {
 	if shell {
 		return fmt.Errorf("cannot run a shell for %q: classic snaps are not confined, use your own shell", target)
 	}
-	home, err := realHome()
+	home, err := launch.RealHome(os.Environ(), os.Getuid())
 	if err != nil {
 		return fmt.Errorf("cannot run %q: %w", target, err)
 	}
@@ -85,7 +85,7 @@ func runApp(p paths.Paths, target string, args []string, shell bool) error {
 		// R/var/snap, derived so the layout stays defined in paths only.
 		DataRoot: filepath.Dir(p.SnapDataRoot(name)),
 	})
-	if err := makeUserDataDirs(home, name, rev.String()); err != nil {
+	if err := launch.MakeUserDirs(home, name, rev.String()); err != nil {
 		return fmt.Errorf("cannot run %q: %w", target, err)
 	}
 	vars := envMap(env)

@@ -82,7 +82,7 @@ func resolve(s Spec) (*plan, error) {
 	}
 
 	uid := os.Getuid()
-	home, err := realHome(s.Env, uid)
+	home, err := RealHome(s.Env, uid)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func resolve(s Spec) (*plan, error) {
 	if len(argv) == 0 {
 		return nil, fmt.Errorf("cannot run %s: the app has no command in its snap.yaml", tag)
 	}
-	if err := makeUserDirs(home, name, rev); err != nil {
+	if err := MakeUserDirs(home, name, rev); err != nil {
 		return nil, err
 	}
 	runtimeDir := lookupEnv(env, "XDG_RUNTIME_DIR")

@@ -76,10 +76,10 @@ func TestRealHome(t *testing.T) {
 	if got := passwdHome(passwd, 42); got != "" {
 		t.Errorf("got %q", got)
 	}
-	if got, err := realHome([]string{"HOME=/h"}, 0); got != "/h" || err != nil {
+	if got, err := RealHome([]string{"HOME=/h"}, 0); got != "/h" || err != nil {
 		t.Errorf("got %q, %v", got, err)
 	}
-	if got, err := realHome(nil, 0); got != "/root" || err != nil {
+	if got, err := RealHome(nil, 0); got != "/root" || err != nil {
 		t.Errorf("got %q, %v (from /etc/passwd)", got, err)
 	}
 }

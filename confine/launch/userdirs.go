@@ -12,11 +12,11 @@ import (
 	"github.com/snappy-pm/snappy/snap/paths"
 )
 
-// realHome is where the user's snap data lives: $HOME as the caller's
+// RealHome is where the user's snap data lives: $HOME as the caller's
 // shell has it, else the password database. os/user is not used: it
 // would link cgo into every snap binary, and cgo costs each launch about
 // a millisecond of start-up in both stages.
-func realHome(env []string, uid int) (string, error) {
+func RealHome(env []string, uid int) (string, error) {
 	if home := lookupEnv(env, "HOME"); home != "" {
 		return home, nil
 	}
@@ -44,10 +44,10 @@ func passwdHome(file string, uid int) string {
 	return ""
 }
 
-// makeUserDirs creates ~/snap/NAME/{REV,common} and points
+// MakeUserDirs creates ~/snap/NAME/{REV,common} and points
 // ~/snap/NAME/current at REV, on the host, before the namespace binds
 // them; ~/snap itself is private to the user, as in snapd.
-func makeUserDirs(home, name, rev string) error {
+func MakeUserDirs(home, name, rev string) error {
 	if err := os.MkdirAll(filepath.Join(home, "snap"), 0o700); err != nil {
 		return fmt.Errorf("cannot create the snap data directory in your home: %w", err)
 	}
