@@ -85,6 +85,19 @@ func rememberOld(t *state.TaskContext, name string) (*SnapState, error) {
 	return old.State, t.Set("old-state", old)
 }
 
+// activeInfo is the info of st's current revision when st is linked, nil
+// when there is nothing linked (no snap, or a disabled one).
+func (m *Manager) activeInfo(st *SnapState) (*snap.Info, error) {
+	if st == nil || !st.Active {
+		return nil, nil
+	}
+	cur := st.CurrentRevision()
+	if cur == nil {
+		return nil, nil
+	}
+	return m.info(st.Name, cur)
+}
+
 func (m *Manager) doLinkSnap(t *state.TaskContext) error {
 	sup, info, err := setupInfo(t)
 	if err != nil {
@@ -94,15 +107,13 @@ func (m *Manager) doLinkSnap(t *state.TaskContext) error {
 	if err != nil {
 		return err
 	}
-	if old != nil && old.Active {
-		if cur := old.CurrentRevision(); cur != nil {
-			oldInfo, err := m.info(sup.Name, cur)
-			if err != nil {
-				return err
-			}
-			if err := m.removeWrappers(oldInfo); err != nil {
-				return err
-			}
+	oldInfo, err := m.activeInfo(old)
+	if err != nil {
+		return err
+	}
+	if oldInfo != nil {
+		if err := m.removeWrappers(oldInfo); err != nil {
+			return err
 		}
 	}
 	if err := m.linkRevision(info); err != nil {
@@ -141,15 +152,13 @@ func (m *Manager) undoLinkSnap(t *state.TaskContext) error {
 	if err := m.unlinkRevision(info); err != nil {
 		return err
 	}
-	if old != nil && old.Active {
-		if cur := old.CurrentRevision(); cur != nil {
-			oldInfo, err := m.info(sup.Name, cur)
-			if err != nil {
-				return err
-			}
-			if err := m.linkRevision(oldInfo); err != nil {
-				return err
-			}
+	oldInfo, err := m.activeInfo(old)
+	if err != nil {
+		return err
+	}
+	if oldInfo != nil {
+		if err := m.linkRevision(oldInfo); err != nil {
+			return err
 		}
 	}
 	return m.saveState(t, sup.Name, old)

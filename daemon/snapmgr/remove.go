@@ -124,11 +124,11 @@ func (m *Manager) undoUnlinkSnap(t *state.TaskContext) error {
 	if err != nil || old == nil {
 		return err
 	}
-	if cur := old.CurrentRevision(); cur != nil && old.Active {
-		info, err := m.info(r.Name, cur)
-		if err != nil {
-			return err
-		}
+	info, err := m.activeInfo(old)
+	if err != nil {
+		return err
+	}
+	if info != nil {
 		if err := m.linkRevision(info); err != nil {
 			return err
 		}
