@@ -169,7 +169,9 @@ func (s Spec) environment(home string, uid int) []string {
 	rc := snap.RunContext{Home: home, UID: uid, Arch: snap.ArchName(), MountRoot: "/snap", DataRoot: "/var/snap"}
 	base := make([]string, 0, len(s.Env))
 	for _, kv := range s.Env {
-		if !strings.HasPrefix(kv, stage2Env+"=") {
+		// The launcher's marker and the host's global root mean nothing
+		// inside the namespace, where every path is already the app's.
+		if !strings.HasPrefix(kv, stage2Env+"=") && !strings.HasPrefix(kv, paths.RootEnv+"=") {
 			base = append(base, kv)
 		}
 	}
