@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"reflect"
 	"syscall"
 	"testing"
@@ -204,5 +205,23 @@ func TestBootMountsEverything(t *testing.T) {
 	}
 	for _, name := range []string{"boot-a", "boot-b", "boot-c"} {
 		waitChange(t, p, postJSON(t, p, "/v2/snaps/"+name, `{"action":"remove"}`).Change)
+	}
+}
+
+// TestStaleUploadsRemovedAtStart: an upload that no in-flight change will
+// move into place (a crash mid-upload leaves one) is deleted at start.
+func TestStaleUploadsRemovedAtStart(t *testing.T) {
+	needRoot(t)
+	p := newRoot(t)
+	if err := os.MkdirAll(p.BlobDir(), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(p.BlobDir(), snapmgr.UploadPrefix+"123")
+	if err := os.WriteFile(stale, []byte("half an upload"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	startDaemon(t, p, snapmgr.Options{})
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("stale upload still there after start: %v", err)
 	}
 }
