@@ -225,3 +225,28 @@ func TestStaleUploadsRemovedAtStart(t *testing.T) {
 		t.Fatalf("stale upload still there after start: %v", err)
 	}
 }
+
+// TestBootSurvivesAMissingBlob: a crash inside discard-snap can leave a
+// revision recorded whose blob is gone. The daemon must still start, and
+// removing the snap must still work.
+func TestBootSurvivesAMissingBlob(t *testing.T) {
+	needRoot(t)
+	p := newRoot(t)
+	d := startDaemon(t, p, snapmgr.Options{SnapBinary: "/usr/bin/true"})
+	r := upload(t, p, simpleSnap(t, "lost-blob", "devmode"), map[string]string{"dangerous": "true", "devmode": "true"})
+	if c := waitChange(t, p, r.Change); c.Status != "Done" {
+		t.Fatal(c.Err)
+	}
+	d.Stop()
+	if err := mount.Unmount(p.MountDir("lost-blob", "x1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(p.BlobPath("lost-blob", "x1")); err != nil {
+		t.Fatal(err)
+	}
+	startDaemon(t, p, snapmgr.Options{SnapBinary: "/usr/bin/true"})
+	if c := waitChange(t, p, postJSON(t, p, "/v2/snaps/lost-blob", `{"action":"remove"}`).Change); c.Status != "Done" {
+		t.Fatalf("remove after a lost blob: %s", c.Err)
+	}
+	installedConsistently(t, p, "lost-blob", false)
+}

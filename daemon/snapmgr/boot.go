@@ -1,7 +1,6 @@
 package snapmgr
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,10 +29,14 @@ func (m *Manager) Boot() error {
 			pairs = append(pairs, mount.Pair{Image: m.paths.BlobPath(st.Name, rev), Target: m.paths.MountDir(st.Name, rev)})
 		}
 	}
+	// A revision that cannot be mounted must not keep the daemon down:
+	// then nothing could repair or remove it. A crash inside discard-snap
+	// leaves exactly that (blob gone, record not yet updated) until the
+	// change resumes and finishes.
 	if err := mount.MountAll(pairs, 0); err != nil {
-		return fmt.Errorf("cannot mount installed snaps: %w", err)
+		m.log.Warnf("some installed snaps are not mounted: %v", err)
 	}
-	m.log.Infof("%d installed revisions of %d snaps mounted", len(pairs), len(states))
+	m.log.Infof("%d installed revisions of %d snaps to mount", len(pairs), len(states))
 	// A reboot may have emptied /tmp: put back each snap's private /tmp.
 	for _, st := range states {
 		if err := profile.PreparePrivateTmp(m.paths, st.Name); err != nil {
